@@ -1,0 +1,43 @@
+from __future__ import annotations
+
+from django.contrib import admin
+from django.contrib.auth import views as auth_views
+from django.urls import include, path
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+
+from assessment import views
+from townships import api as townships_api
+from townships import views as townships_views
+
+api_v1 = [
+    path("me/", townships_api.MeView.as_view(), name="me"),
+    path("townships/", townships_api.TownshipListView.as_view(), name="township-list"),
+    path(
+        "townships/<str:code>/",
+        townships_api.TownshipDetailView.as_view(),
+        name="township-detail",
+    ),
+]
+
+urlpatterns = [
+    path("", townships_views.home, name="home"),
+    path("accounts/login/", townships_views.SignInView.as_view(), name="login"),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/password/", townships_views.password_change, name="password-change"),
+    path("org/", include("townships.urls")),
+    path("healthz", views.healthz, name="healthz"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/v1/", include((api_v1, "api"), namespace="api")),
+    path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
+    path(
+        "api/docs/",
+        SpectacularSwaggerSplitView.as_view(url_name="schema"),
+        name="api-docs",
+    ),
+    path("admin/", admin.site.urls),
+]
+
+handler400 = "assessment.errors.bad_request"
+handler403 = "assessment.errors.permission_denied"
+handler404 = "assessment.errors.page_not_found"
+handler500 = "assessment.errors.server_error"
