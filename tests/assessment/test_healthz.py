@@ -23,8 +23,10 @@ def test_all_up_with_a_real_worker(client: Client, worker: str) -> None:
     assert worker in body["checks"]["worker"]["names"]
 
 
-def _idle_app(tmp_path: Path, settings) -> Celery:  # type: ignore[no-untyped-def]
+def _idle_app(tmp_path: Path, settings, monkeypatch) -> Celery:  # type: ignore[no-untyped-def]
     """A real Celery app on a broker where no worker listens."""
+    # Celery lets CELERY_BROKER_URL in the environment win over its config.
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     app = Celery("idle")
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
         folder = tmp_path / "broker"
@@ -45,7 +47,9 @@ def test_worker_down_is_503(
     client: Client, tmp_path: Path, settings, monkeypatch
 ) -> None:  # type: ignore[no-untyped-def]
     settings.HEALTHZ_WORKER_TIMEOUT = 0.5
-    monkeypatch.setattr(assessment.views, "celery_app", _idle_app(tmp_path, settings))
+    monkeypatch.setattr(
+        assessment.views, "celery_app", _idle_app(tmp_path, settings, monkeypatch)
+    )
     response = client.get("/healthz")
     assert response.status_code == 503
     body = response.json()
@@ -56,6 +60,7 @@ def test_worker_down_is_503(
 
 @pytest.mark.django_db
 def test_broker_down_is_503(client: Client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     app = Celery("unreachable", broker="redis://127.0.0.1:1/0")
     app.conf.broker_connection_timeout = 0.5
     monkeypatch.setattr(assessment.views, "celery_app", app)
