@@ -25,6 +25,12 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", townships_views.password_change, name="password-change"),
     path("org/", include("townships.urls")),
+    path("results/", views.result_index, name="result-index"),
+    path(
+        "results/<str:plan_code>/<str:period_code>/",
+        views.result_detail,
+        name="result-detail",
+    ),
     path("healthz", views.healthz, name="healthz"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/v1/", include((api_v1, "api"), namespace="api")),

@@ -7,32 +7,17 @@ from typing import Any
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework import generics, serializers
-from rest_framework.permissions import BasePermission
 from rest_framework.request import Request
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from indicators.access import HasRole
 from townships.models import Role, Township
-from townships.scoping import Scope, scope_for, townships_for
-
-
-class HasScope(BasePermission):
-    """Authenticated with a membership (and one of `roles` when a view sets it).
-
-    Puts the scope on the request, the same as the `scoped` decorator of pages.
-    """
-
-    def has_permission(self, request: Request, view: APIView) -> bool:
-        scope = scope_for(request.user)
-        roles: tuple[Role, ...] = getattr(view, "roles", ())
-        if scope is None or (roles and scope.role not in roles):
-            return False
-        request.scope = scope  # type: ignore[attr-defined]
-        return True
+from townships.scoping import Scope, townships_for
 
 
 class ScopedAPIView(APIView):
-    permission_classes = [HasScope]
+    permission_classes = [HasRole]
     roles: tuple[Role, ...] = ()
 
     @property

@@ -5,15 +5,11 @@ from typing import Any
 from django.http import HttpRequest
 
 from townships.navigation import nav_for
-from townships.scoping import scope_for
 
 
 def membership(request: HttpRequest) -> dict[str, Any]:
     """The user's scope and navigation for the base layout."""
-    user = getattr(request, "user", None)
     scope = getattr(request, "scope", None)
-    if scope is None and user is not None:
-        scope = scope_for(user)
     if scope is None:
         return {"scope": None, "nav": []}
     match = getattr(request, "resolver_match", None)

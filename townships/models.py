@@ -171,3 +171,193 @@ class Membership(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} · {self.get_role_display()}"
+
+
+# --- A period's data: who is assessed, targets, records, events, awards -------
+# Keyed by the plan's and period's codes, as in the period data document
+# (scoring.md section 3), not by a plan version's rows: a new version of a plan
+# (an edit after publication) keeps the data already entered.
+
+
+class PeriodData(models.Model):
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+")
+    plan_code = models.CharField(_("方案编码"), max_length=64)
+    period_code = models.CharField(_("周期编码"), max_length=64)
+
+    class Meta:
+        abstract = True
+
+
+class Participation(PeriodData):
+    """A township assessed in a period, and the group it is ranked in then."""
+
+    township = models.ForeignKey(Township, on_delete=models.PROTECT, related_name="+")
+    group_code = models.CharField(_("类别"), max_length=32)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "plan_code", "period_code", "township"],
+                name="one_participation_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_code} {self.township}"
+
+
+class Target(PeriodData):
+    """A township's own target on an item for a period (overrides the plan's)."""
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="targets"
+    )
+    indicator = models.CharField(_("指标"), max_length=64)
+    target = models.DecimalField(_("目标值"), max_digits=24, decimal_places=8)
+
+    class Meta:
+        verbose_name = _("目标任务")
+        verbose_name_plural = _("目标任务")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "plan_code", "period_code", "township", "indicator"],
+                name="one_target_per_item_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_code} {self.township} {self.indicator}"
+
+
+class RecordStatus(models.TextChoices):
+    SUBMITTED = "submitted", _("待审核")
+    APPROVED = "approved", _("已通过")
+    RETURNED = "returned", _("已退回")
+
+
+class Record(PeriodData):
+    """A township's figure for one item in one period (填报数据)."""
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="records"
+    )
+    indicator = models.CharField(_("指标"), max_length=64)
+    value = models.DecimalField(
+        _("数值"), max_digits=24, decimal_places=8, null=True, blank=True
+    )
+    grade = models.CharField(_("等级"), max_length=32, blank=True)
+    items = models.JSONField(_("清单项"), null=True, blank=True)
+    score = models.DecimalField(
+        _("得分"), max_digits=24, decimal_places=8, null=True, blank=True
+    )
+    status = models.CharField(
+        _("状态"),
+        max_length=16,
+        choices=RecordStatus.choices,
+        default=RecordStatus.APPROVED,
+    )
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("填报数据")
+        verbose_name_plural = _("填报数据")
+        indexes = [
+            # The computation loads a period's approved records in one query.
+            models.Index(
+                fields=["county", "plan_code", "period_code", "status"],
+                name="record_period_status",
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "plan_code", "period_code", "township", "indicator"],
+                name="one_record_per_item_period",
+            ),
+            models.CheckConstraint(
+                condition=Q(status__in=RecordStatus.values), name="record_status_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_code} {self.township} {self.indicator}"
+
+
+class Event(models.Model):
+    """An incident (事故, 信访, 隐患 …) on a date. It belongs to the plan, not to
+    one period: earlier events count for repeat escalation later."""
+
+    county = models.ForeignKey(County, on_delete=models.CASCADE, related_name="+")
+    plan_code = models.CharField(_("方案编码"), max_length=64)
+    code = models.CharField(_("编号"), max_length=64)
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="events"
+    )
+    indicator = models.CharField(_("指标"), max_length=64)
+    type = models.CharField(_("类型"), max_length=32, blank=True)
+    date = models.DateField(_("日期"))
+
+    class Meta:
+        verbose_name = _("事件")
+        verbose_name_plural = _("事件")
+        indexes = [
+            # The computation loads a plan's events up to a period's end.
+            models.Index(
+                fields=["county", "plan_code", "date"], name="event_plan_date"
+            ),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "plan_code", "code"], name="one_event_id_per_plan"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.township} {self.indicator}"
+
+
+class Award(PeriodData):
+    """A recognition (表彰) counted in one period."""
+
+    code = models.CharField(_("编号"), max_length=64)
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="awards"
+    )
+    indicator = models.CharField(_("指标"), max_length=64)
+    level = models.CharField(_("级别"), max_length=32)
+    subject = models.CharField(_("事项"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("表彰")
+        verbose_name_plural = _("表彰")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "plan_code", "period_code", "code"],
+                name="one_award_id_per_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.township} {self.indicator}"
+
+
+class Exemption(PeriodData):
+    """An item a township is excused from in a period (免考), with the reason."""
+
+    township = models.ForeignKey(
+        Township, on_delete=models.PROTECT, related_name="exemptions"
+    )
+    indicator = models.CharField(_("指标"), max_length=64)
+    reason = models.CharField(_("原因"), max_length=500)
+
+    class Meta:
+        verbose_name = _("免考")
+        verbose_name_plural = _("免考")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["county", "plan_code", "period_code", "township", "indicator"],
+                name="one_exemption_per_item_period",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period_code} {self.township} {self.indicator}"

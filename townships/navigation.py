@@ -24,6 +24,7 @@ ADMIN = frozenset({Role.ADMIN})
 
 NAV: list[NavItem] = [
     NavItem(_("首页"), "home", ALL, "home"),
+    NavItem(_("考核结果"), "result-index", ALL, "result-"),
     NavItem(_("乡镇(街道)"), "townships:township-list", ALL, "townships:township"),
     NavItem(
         _("类别"),

@@ -1,23 +1,20 @@
 """Who the user is acting as, and the one place that scopes queries by it.
 
-Every view starts from `request.scope` (set by the `scoped` decorator) and
+Every view starts from `request.scope` (set by `townships.middleware`) and
 reaches objects only through the getters here, so an object outside the
 user's county, township or department is a 404 everywhere.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass
-from functools import wraps
-from typing import TYPE_CHECKING, Any, TypeVar
+from typing import TYPE_CHECKING
 
-from django.contrib.auth.views import redirect_to_login
-from django.core.exceptions import PermissionDenied
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from django.shortcuts import get_object_or_404
 
+from indicators.access import role_required
 from townships.models import (
     County,
     Department,
@@ -29,8 +26,6 @@ from townships.models import (
 
 if TYPE_CHECKING:
     from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
-
-V = TypeVar("V", bound=Callable[..., HttpResponse])
 
 
 @dataclass(frozen=True)
@@ -81,27 +76,9 @@ def scope_for(user: AbstractBaseUser | AnonymousUser) -> Scope | None:
     )
 
 
-def scoped(*roles: Role) -> Callable[[V], V]:
-    """Require a logged-in user with a membership, and one of `roles` if given.
-
-    Anonymous users go to the login page; a user without a role, or with a
-    role not allowed here, gets 403. The scope is put on `request.scope`.
-    """
-
-    def decorator(view: V) -> V:
-        @wraps(view)
-        def wrapper(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
-            if not request.user.is_authenticated:
-                return redirect_to_login(request.get_full_path())
-            scope = scope_for(request.user)
-            if scope is None or (roles and scope.role not in roles):
-                raise PermissionDenied
-            request.scope = scope  # type: ignore[attr-defined]
-            return view(request, *args, **kwargs)
-
-        return wrapper  # type: ignore[return-value]
-
-    return decorator
+# Views guard themselves with `scoped(Role.ADMIN, ...)`: the scope itself is put
+# on the request by `townships.middleware.ScopeMiddleware`.
+scoped = role_required
 
 
 def get_scope(request: HttpRequest) -> Scope:

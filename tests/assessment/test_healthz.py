@@ -27,7 +27,7 @@ def _idle_app(tmp_path: Path, settings, monkeypatch) -> Celery:  # type: ignore[
     """A real Celery app on a broker where no worker listens."""
     # Celery lets CELERY_BROKER_URL in the environment win over its config.
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
-    app = Celery("idle")
+    app = Celery("idle", set_as_current=False)
     if settings.CELERY_BROKER_URL.startswith("filesystem://"):
         folder = tmp_path / "broker"
         folder.mkdir()
@@ -61,7 +61,7 @@ def test_worker_down_is_503(
 @pytest.mark.django_db
 def test_broker_down_is_503(client: Client, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
-    app = Celery("unreachable", broker="redis://127.0.0.1:1/0")
+    app = Celery("unreachable", broker="redis://127.0.0.1:1/0", set_as_current=False)
     app.conf.broker_connection_timeout = 0.5
     monkeypatch.setattr(assessment.views, "celery_app", app)
     response = client.get("/healthz")

@@ -24,6 +24,7 @@ pytestmark = pytest.mark.django_db
 # (url name, kwargs builder from the "other" objects, method allowed, roles allowed)
 LIST_PAGES = [
     ("home", (), None),
+    ("result-index", (), None),
     ("townships:township-list", (), None),
     ("townships:group-list", (), {Role.ADMIN, Role.LEADER}),
     ("townships:department-list", (), {Role.ADMIN, Role.LEADER}),

@@ -6,7 +6,6 @@ passwords. Reads only files inside the project (assessment/demo_data/).
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
@@ -14,14 +13,12 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand
 from django.db import transaction
 
-from townships.models import (
-    County,
-    Department,
-    Membership,
-    Role,
-    Township,
-    TownshipGroup,
-)
+from assessment.services import computation_request, computation_run
+from indicators.selectors import plan_current
+from indicators.services import load_json_document, plan_import, plan_publish
+from indicators.storage import plan_spec
+from townships.models import County, Department, Membership, Role, Township
+from townships.period_data import county_sync_plan, period_data_import
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_data"
 
@@ -36,42 +33,46 @@ DEMO_USERS: list[tuple[str, str, Role, str | None, str]] = [
 
 
 def _load(name: str) -> dict[str, Any]:
-    data: dict[str, Any] = json.loads((DEMO_DIR / name).read_text(encoding="utf-8"))
-    return data
+    return load_json_document((DEMO_DIR / name).read_bytes())
 
 
 class Command(BaseCommand):
     help = "载入演示县(示例县)的乡镇、类别、部门和各角色演示账号。"
 
-    @transaction.atomic
     def handle(self, *args: Any, **options: Any) -> None:
-        plan, data = _load("plan-2026.json"), _load("data-2026Q1.json")
+        with transaction.atomic():
+            county = self._county_with_example()
+            self._users(county)
+        computation = computation_request(
+            county=county, plan_code="2026-xz", period_code="2026Q1", enqueue=False
+        )
+        computation_run(computation_uuid=str(computation.uuid))
+        self.stdout.write(
+            self.style.SUCCESS(
+                "演示数据已载入:示例县,7 个乡镇(街道),2026年第一季度已计算。"
+            )
+        )
+        self.stdout.write("演示账号 (用户名 / 密码 / 角色):")
+        for username, full_name, role, _binding, password in DEMO_USERS:
+            self.stdout.write(
+                f"  {username:<8} {password:<18} {role.label} · {full_name}"
+            )
+
+    def _county_with_example(self) -> County:
         county, _ = County.objects.update_or_create(
             code="demo", defaults={"name": "示例县", "office_name": "示例县考核办"}
         )
-        groups = {}
-        for order, g in enumerate(plan["groups"]):
-            groups[g["code"]], _ = TownshipGroup.objects.update_or_create(
-                county=county,
-                code=g["code"],
-                defaults={"name": g["name"], "order": order},
-            )
-        departments = {}
-        for d in plan["departments"]:
-            departments[d["code"]], _ = Department.objects.update_or_create(
-                county=county, code=d["code"], defaults={"name": d["name"]}
-            )
-        townships = {}
-        for order, t in enumerate(data["townships"]):
-            townships[t["code"]], _ = Township.objects.update_or_create(
-                county=county,
-                code=t["code"],
-                defaults={
-                    "name": t["name"],
-                    "group": groups[t["group"]],
-                    "order": order,
-                },
-            )
+        plan = plan_current(county, "2026-xz")
+        if plan is None or plan.is_draft:
+            plan = plan_import(county=county, data=_load("plan-2026.json"))
+            plan = plan_publish(plan=plan)
+        county_sync_plan(county=county, plan=plan_spec(plan))
+        period_data_import(county=county, data=_load("data-2026Q1.json"))
+        return county
+
+    def _users(self, county: County) -> None:
+        townships = {t.code: t for t in Township.objects.filter(county=county)}
+        departments = {d.code: d for d in Department.objects.filter(county=county)}
         user_model = get_user_model()
         for username, full_name, role, binding, password in DEMO_USERS:
             user, _ = user_model.objects.update_or_create(
@@ -91,10 +92,4 @@ class Command(BaseCommand):
                     if role == Role.DEPARTMENT
                     else None,
                 },
-            )
-        self.stdout.write(self.style.SUCCESS("演示数据已载入:示例县,7 个乡镇(街道)。"))
-        self.stdout.write("演示账号 (用户名 / 密码 / 角色):")
-        for username, full_name, role, _binding, password in DEMO_USERS:
-            self.stdout.write(
-                f"  {username:<8} {password:<18} {role.label} · {full_name}"
             )

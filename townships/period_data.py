@@ -1,0 +1,282 @@
+"""A period's data (assessment-data/1) in and out of the database.
+
+Import validates the whole document against the plan first (every problem
+listed, nothing written), then creates or updates by natural key: importing
+the same file twice leaves the same state, and data entered on pages for
+pairs the file does not mention is kept.
+
+Reading builds the same document from the rows and runs it through the same
+validation, so the engine only ever sees inputs that pass it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Any
+
+from django.db import transaction
+
+from indicators import spec
+from indicators.data_format import parse_period_data
+from indicators.errors import DomainError
+from indicators.selectors import plan_current
+from indicators.storage import plan_spec, to_jsonable
+from townships.models import (
+    Award,
+    County,
+    Department,
+    Event,
+    Exemption,
+    Participation,
+    Record,
+    RecordStatus,
+    Target,
+    Township,
+    TownshipGroup,
+)
+
+FORMAT = "assessment-data/1"
+MSG_NO_PLAN = "本县没有编码为“{code}”的考核方案,请先导入方案"
+MSG_NO_PLAN_CODE = "数据文件缺少方案编码 plan"
+MSG_NO_TOWNSHIPS = "“{period}”还没有参加考核的乡镇(街道),请先导入该周期的考核数据"
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    plan: str
+    period: str
+    townships: int
+    records: int
+    targets: int
+    events: int
+    awards: int
+    exemptions: int
+
+    def describe(self) -> str:
+        return (
+            f"方案 {self.plan} 周期 {self.period}:乡镇 {self.townships} 个,"
+            f"填报数据 {self.records} 条,目标 {self.targets} 条,事件 {self.events} 条,"
+            f"表彰 {self.awards} 条,免考 {self.exemptions} 条"
+        )
+
+
+def county_sync_plan(*, county: County, plan: spec.Plan) -> None:
+    """Create or rename the county's groups and departments the plan names."""
+    for order, group in enumerate(plan.groups):
+        TownshipGroup.objects.update_or_create(
+            county=county,
+            code=group.code,
+            defaults={"name": group.name, "order": order},
+        )
+    for department in plan.departments:
+        Department.objects.update_or_create(
+            county=county, code=department.code, defaults={"name": department.name}
+        )
+
+
+def _decimal(value: spec.Exact | None) -> Decimal | None:
+    if value is None:
+        return None
+    if isinstance(value, int):
+        return Decimal(value)
+    return Decimal(value.numerator) / Decimal(value.denominator)
+
+
+@transaction.atomic
+def period_data_import(*, county: County, data: Mapping[str, Any]) -> ImportSummary:
+    plan_code = data.get("plan") if isinstance(data, Mapping) else None
+    if not isinstance(plan_code, str) or not plan_code:
+        raise DomainError(MSG_NO_PLAN_CODE)
+    plan_row = plan_current(county, plan_code)
+    if plan_row is None:
+        raise DomainError(MSG_NO_PLAN.format(code=plan_code))
+    plan = plan_spec(plan_row)
+    inputs = parse_period_data(data, plan)
+    county_sync_plan(county=county, plan=plan)
+    townships = _store_townships(county, inputs)
+    key: dict[str, Any] = {
+        "county": county,
+        "plan_code": plan.code,
+        "period_code": inputs.period,
+    }
+    for t in inputs.townships:
+        Participation.objects.update_or_create(
+            **key, township=townships[t.code], defaults={"group_code": t.group}
+        )
+    for target in inputs.targets:
+        Target.objects.update_or_create(
+            **key,
+            township=townships[target.township],
+            indicator=target.indicator,
+            defaults={"target": _decimal(target.target) or Decimal(0)},
+        )
+    for record in inputs.records:
+        Record.objects.update_or_create(
+            **key,
+            township=townships[record.township],
+            indicator=record.indicator,
+            defaults={
+                "value": _decimal(record.value),
+                "grade": record.grade or "",
+                "items": list(record.items) if record.items is not None else None,
+                "score": _decimal(record.score),
+                "status": RecordStatus.APPROVED,
+            },
+        )
+    for event in inputs.events:
+        Event.objects.update_or_create(
+            county=county,
+            plan_code=plan.code,
+            code=event.id,
+            defaults={
+                "township": townships[event.township],
+                "indicator": event.indicator,
+                "type": event.type or "",
+                "date": event.date,
+            },
+        )
+    for award in inputs.awards:
+        Award.objects.update_or_create(
+            **key,
+            code=award.id,
+            defaults={
+                "township": townships[award.township],
+                "indicator": award.indicator,
+                "level": award.level,
+                "subject": award.subject or "",
+            },
+        )
+    for exemption in inputs.exemptions:
+        Exemption.objects.update_or_create(
+            **key,
+            township=townships[exemption.township],
+            indicator=exemption.indicator,
+            defaults={"reason": exemption.reason},
+        )
+    return ImportSummary(
+        plan=plan.code,
+        period=inputs.period,
+        townships=len(inputs.townships),
+        records=len(inputs.records),
+        targets=len(inputs.targets),
+        events=len(inputs.events),
+        awards=len(inputs.awards),
+        exemptions=len(inputs.exemptions),
+    )
+
+
+def _store_townships(county: County, inputs: spec.PeriodInputs) -> dict[str, Township]:
+    groups = {g.code: g for g in TownshipGroup.objects.filter(county=county)}
+    out = {}
+    for order, t in enumerate(inputs.townships):
+        out[t.code], _ = Township.objects.update_or_create(
+            county=county,
+            code=t.code,
+            defaults={"name": t.name, "group": groups[t.group], "order": order},
+        )
+    return out
+
+
+# --- reading --------------------------------------------------------------------
+
+
+def period_data_document(
+    *, county: County, plan: spec.Plan, period: spec.Period
+) -> dict[str, Any]:
+    """The period's stored, approved data as an assessment-data/1 document."""
+    key: dict[str, Any] = {
+        "county": county,
+        "plan_code": plan.code,
+        "period_code": period.code,
+    }
+    participations = Participation.objects.filter(**key).select_related("township")
+    townships = [
+        {"code": p.township.code, "name": p.township.name, "group": p.group_code}
+        for p in participations.order_by("township__order", "township__code")
+    ]
+    events = Event.objects.filter(county=county, plan_code=plan.code)
+    if period.end is not None:
+        # Later events belong to later periods; earlier ones are history.
+        events = events.filter(date__lte=period.end)
+    return {
+        "format": FORMAT,
+        "plan": plan.code,
+        "period": period.code,
+        "townships": townships,
+        "targets": [
+            {
+                "township": t.township.code,
+                "indicator": t.indicator,
+                "target": _num(t.target),
+            }
+            for t in Target.objects.filter(**key)
+            .select_related("township")
+            .order_by("pk")
+        ],
+        "records": [
+            _record_document(r)
+            for r in Record.objects.filter(**key, status=RecordStatus.APPROVED)
+            .select_related("township")
+            .order_by("pk")
+        ],
+        "events": [
+            {
+                "id": e.code,
+                "township": e.township.code,
+                "indicator": e.indicator,
+                **({"type": e.type} if e.type else {}),
+                "date": e.date.isoformat(),
+            }
+            for e in events.select_related("township").order_by("date", "code")
+        ],
+        "awards": [
+            {
+                "id": a.code,
+                "township": a.township.code,
+                "indicator": a.indicator,
+                "level": a.level,
+                **({"subject": a.subject} if a.subject else {}),
+            }
+            for a in Award.objects.filter(**key)
+            .select_related("township")
+            .order_by("pk")
+        ],
+        "exemptions": [
+            {"township": x.township.code, "indicator": x.indicator, "reason": x.reason}
+            for x in Exemption.objects.filter(**key)
+            .select_related("township")
+            .order_by("pk")
+        ],
+    }
+
+
+def _num(value: Decimal | None) -> Any:
+    return None if value is None else to_jsonable(value.normalize())
+
+
+def _record_document(record: Record) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "township": record.township.code,
+        "indicator": record.indicator,
+    }
+    if record.value is not None:
+        out["value"] = _num(record.value)
+    if record.grade:
+        out["grade"] = record.grade
+    if record.items is not None:
+        out["items"] = record.items
+    if record.score is not None:
+        out["score"] = _num(record.score)
+    return out
+
+
+def period_inputs(
+    *, county: County, plan: spec.Plan, period: spec.Period
+) -> spec.PeriodInputs:
+    """The engine's inputs for a plain period, validated like an import."""
+    document = period_data_document(county=county, plan=plan, period=period)
+    if not document["townships"]:
+        raise DomainError(MSG_NO_TOWNSHIPS.format(period=period.name))
+    return parse_period_data(document, plan, period=period.code)
