@@ -5,11 +5,34 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
-from assessment import views
+from assessment import api, views
 from townships import api as townships_api
 from townships import views as townships_views
 
 api_v1 = [
+    path("plans/", api.PlanListView.as_view(), name="plan-list"),
+    path("plans/import/", api.PlanImportView.as_view(), name="plan-import"),
+    path("plans/validate/", api.PlanValidateView.as_view(), name="plan-validate"),
+    path("plans/<str:code>/", api.PlanDetailView.as_view(), name="plan-detail"),
+    path("plans/<str:code>/export/", api.PlanExportView.as_view(), name="plan-export"),
+    path("plans/<str:code>/periods/", api.PeriodListView.as_view(), name="period-list"),
+    path(
+        "plans/<str:code>/publish/", api.PlanPublishView.as_view(), name="plan-publish"
+    ),
+    path(
+        "plans/<str:code>/versions/",
+        api.PlanNewVersionView.as_view(),
+        name="plan-new-version",
+    ),
+    path("results/<str:plan>/<str:period>/", api.ResultView.as_view(), name="result"),
+    path(
+        "results/<str:plan>/<str:period>/compute/",
+        api.ComputeView.as_view(),
+        name="compute",
+    ),
+    path(
+        "computations/<uuid:uuid>/", api.ComputationView.as_view(), name="computation"
+    ),
     path("me/", townships_api.MeView.as_view(), name="me"),
     path("townships/", townships_api.TownshipListView.as_view(), name="township-list"),
     path(

@@ -21,7 +21,9 @@ from django.db import transaction
 from indicators import spec
 from indicators.data_format import parse_period_data
 from indicators.errors import DomainError
+from indicators.models import Plan
 from indicators.selectors import plan_current
+from indicators.services import plan_import
 from indicators.storage import plan_spec, to_jsonable
 from townships.models import (
     Award,
@@ -74,6 +76,17 @@ def county_sync_plan(*, county: County, plan: spec.Plan) -> None:
         Department.objects.update_or_create(
             county=county, code=department.code, defaults={"name": department.name}
         )
+
+
+@transaction.atomic
+def county_plan_import(
+    *, county: County, data: Mapping[str, Any], user: Any = None
+) -> Plan:
+    """Import a plan document as the county's draft and create the groups and
+    departments it names (every importer goes through here)."""
+    plan = plan_import(county=county, data=data, user=user)
+    county_sync_plan(county=county, plan=plan_spec(plan))
+    return plan
 
 
 def _decimal(value: spec.Exact | None) -> Decimal | None:

@@ -8,7 +8,7 @@ import pytest
 from celery import Celery
 from django.test import Client
 
-import assessment.views
+import assessment.views.health
 
 pytestmark = [pytest.mark.slow, pytest.mark.worker]
 
@@ -48,7 +48,9 @@ def test_worker_down_is_503(
 ) -> None:  # type: ignore[no-untyped-def]
     settings.HEALTHZ_WORKER_TIMEOUT = 0.5
     monkeypatch.setattr(
-        assessment.views, "celery_app", _idle_app(tmp_path, settings, monkeypatch)
+        assessment.views.health,
+        "celery_app",
+        _idle_app(tmp_path, settings, monkeypatch),
     )
     response = client.get("/healthz")
     assert response.status_code == 503
@@ -63,7 +65,7 @@ def test_broker_down_is_503(client: Client, monkeypatch) -> None:  # type: ignor
     monkeypatch.delenv("CELERY_BROKER_URL", raising=False)
     app = Celery("unreachable", broker="redis://127.0.0.1:1/0", set_as_current=False)
     app.conf.broker_connection_timeout = 0.5
-    monkeypatch.setattr(assessment.views, "celery_app", app)
+    monkeypatch.setattr(assessment.views.health, "celery_app", app)
     response = client.get("/healthz")
     assert response.status_code == 503
     assert response.json()["checks"]["broker"]["ok"] is False

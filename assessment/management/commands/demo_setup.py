@@ -15,10 +15,9 @@ from django.db import transaction
 
 from assessment.services import computation_request, computation_run
 from indicators.selectors import plan_current
-from indicators.services import load_json_document, plan_import, plan_publish
-from indicators.storage import plan_spec
+from indicators.services import load_json_document, plan_publish
 from townships.models import County, Department, Membership, Role, Township
-from townships.period_data import county_sync_plan, period_data_import
+from townships.period_data import county_plan_import, period_data_import
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "demo_data"
 
@@ -64,9 +63,8 @@ class Command(BaseCommand):
         )
         plan = plan_current(county, "2026-xz")
         if plan is None or plan.is_draft:
-            plan = plan_import(county=county, data=_load("plan-2026.json"))
+            plan = county_plan_import(county=county, data=_load("plan-2026.json"))
             plan = plan_publish(plan=plan)
-        county_sync_plan(county=county, plan=plan_spec(plan))
         period_data_import(county=county, data=_load("data-2026Q1.json"))
         return county
 

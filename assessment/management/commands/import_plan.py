@@ -12,9 +12,8 @@ from assessment.management.commandline import (
     read_file,
 )
 from indicators.files import read_document
-from indicators.services import plan_import, plan_publish
-from indicators.storage import plan_spec
-from townships.period_data import county_sync_plan
+from indicators.services import plan_publish
+from townships.period_data import county_plan_import
 
 
 class Command(BaseCommand):
@@ -33,8 +32,7 @@ class Command(BaseCommand):
         with domain_errors(), transaction.atomic():
             county = find_county(options["county"], create=True)
             document = read_document(name, content, kind="plan")
-            plan = plan_import(county=county, data=document)
-            county_sync_plan(county=county, plan=plan_spec(plan))
+            plan = county_plan_import(county=county, data=document)
             if options["publish"]:
                 plan = plan_publish(plan=plan)
         self.stdout.write(
