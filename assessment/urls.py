@@ -6,6 +6,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 
 from assessment import api, views
+from assessment.views import plans
 from townships import api as townships_api
 from townships import views as townships_views
 
@@ -48,6 +49,46 @@ urlpatterns = [
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("accounts/password/", townships_views.password_change, name="password-change"),
     path("org/", include("townships.urls")),
+    path("plans/", plans.plan_list, name="plan-list"),
+    path("plans/import/", plans.plan_import_page, name="plan-import-page"),
+    path("plans/<str:code>/", plans.plan_current_redirect, name="plan-current"),
+    path("plans/<str:code>/diff/", plans.plan_diff_page, name="plan-diff"),
+    path("plans/<str:code>/v<int:version>/", plans.plan_detail, name="plan-detail"),
+    path(
+        "plans/<str:code>/v<int:version>/publish/",
+        plans.plan_publish_page,
+        name="plan-publish-page",
+    ),
+    path(
+        "plans/<str:code>/v<int:version>/new-version/",
+        plans.plan_new_version_page,
+        name="plan-new-version-page",
+    ),
+    path(
+        "plans/<str:code>/v<int:version>/nodes/new/",
+        plans.indicator_edit,
+        name="indicator-create",
+    ),
+    path(
+        "plans/<str:code>/v<int:version>/nodes/<str:node_code>/edit/",
+        plans.indicator_edit,
+        name="indicator-edit",
+    ),
+    path(
+        "plans/<str:code>/v<int:version>/nodes/<str:node_code>/move/",
+        plans.indicator_move,
+        name="indicator-move",
+    ),
+    path(
+        "plans/<str:code>/v<int:version>/nodes/<str:node_code>/delete/",
+        plans.indicator_delete,
+        name="indicator-delete",
+    ),
+    path(
+        "plans/<str:code>/v<int:version>/nodes/<str:node_code>/preview/",
+        plans.indicator_preview_page,
+        name="indicator-preview",
+    ),
     path("results/", views.result_index, name="result-index"),
     path(
         "results/<str:plan_code>/<str:period_code>/",

@@ -13,8 +13,8 @@ from django.utils import timezone
 
 from indicators import storage
 from indicators.errors import DomainError, InvalidInput, Problem
-from indicators.models import Plan, PlanStatus
-from indicators.plan_format import parse_plan
+from indicators.models import Indicator, Plan, PlanStatus
+from indicators.plan_format import parse_plan, plan_to_dict
 
 MSG_NOT_JSON = "文件不是有效的 JSON:第 {line} 行第 {column} 列附近 {reason}"
 MSG_NOT_UTF8 = "文件不是 UTF-8 编码的文本"
@@ -115,3 +115,148 @@ def plan_new_version(*, plan: Plan, user: Any = None) -> Plan:
         user=user,
         based_on=plan,
     )
+
+
+# --- Editing a draft's tree ------------------------------------------------------
+
+MSG_NOT_DRAFT = "方案“{name}”第 {version} 版已发布,不能修改;请先创建新版本"
+MSG_CODE_TAKEN = "指标编码“{code}”已被使用"
+MSG_CATEGORY_PARENT = "只能在类别下添加子项"
+MSG_HAS_CHILDREN = "类别“{name}”下还有子项,不能改为具体指标"
+# Plan-level consistency a draft may lack while it is being built; publishing
+# still requires it (plan_publish validates the whole plan).
+DRAFT_TOLERATED = {"points_mismatch", "scaled_without_basic", "empty"}
+
+
+def _require_draft(plan: Plan) -> None:
+    if plan.status != PlanStatus.DRAFT:
+        raise DomainError(MSG_NOT_DRAFT.format(name=plan.name, version=plan.version))
+
+
+def _node_path(
+    nodes: list[dict[str, Any]], code: str, path: str = "indicators"
+) -> str | None:
+    for i, node in enumerate(nodes):
+        here = f"{path}[{i}]"
+        if node["code"] == code:
+            return here
+        found = _node_path(node.get("children", []), code, f"{here}.children")
+        if found:
+            return found
+    return None
+
+
+def _find(nodes: list[dict[str, Any]], code: str) -> dict[str, Any] | None:
+    for node in nodes:
+        if node["code"] == code:
+            return node
+        found = _find(node.get("children", []), code)
+        if found:
+            return found
+    return None
+
+
+def node_problems(document: dict[str, Any], code: str) -> list[Problem]:
+    """The problems parse_plan finds in one node (not in its children), apart
+    from those a draft may have while it is being built."""
+    path = _node_path(document["indicators"], code)
+    if path is None:
+        return []
+    try:
+        parse_plan(document)
+    except InvalidInput as exc:
+        return [
+            p
+            for p in exc.problems
+            if (p.path == path or p.path.startswith((path + ".", path + "[")))
+            and not p.path.startswith(path + ".children[")
+            and p.code not in DRAFT_TOLERATED
+        ]
+    return []
+
+
+@transaction.atomic
+def indicator_save(
+    *,
+    plan: Plan,
+    fields: dict[str, Any],
+    node: Indicator | None = None,
+    parent: Indicator | None = None,
+) -> Indicator:
+    """Create (under `parent`, or at the top) or update a node of a draft.
+
+    `fields` is the node as in the plan document (code, name, role, points,
+    method {type, …}, …; `children` never). Problems in the node itself are
+    refused with their paths; plan-level sums may be off until publication.
+    """
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)  # one editor at a time
+    _require_draft(plan)
+    if parent is not None and not parent.is_category:
+        raise DomainError(MSG_CATEGORY_PARENT)
+    code = fields["code"]
+    clash = plan.indicators.filter(code=code)
+    if node is not None:
+        clash = clash.exclude(pk=node.pk)
+    if clash.exists():
+        raise DomainError(MSG_CODE_TAKEN.format(code=code), {"field": "code"})
+    if node is not None and fields.get("role") and node.children.exists():
+        raise DomainError(MSG_HAS_CHILDREN.format(name=node.name), {"field": "role"})
+    document = storage.plan_document(plan)
+    candidate = {k: v for k, v in fields.items() if v not in (None, "", [], {})}
+    if node is not None:
+        target = _find(document["indicators"], node.code)
+        assert target is not None
+        children = target.get("children")
+        target.clear()
+        target.update(candidate)
+        if not fields.get("role"):
+            target["children"] = children or []
+    else:
+        if not fields.get("role"):
+            candidate["children"] = []
+        siblings = (
+            _find(document["indicators"], parent.code)["children"]  # type: ignore[index]
+            if parent is not None
+            else document["indicators"]
+        )
+        siblings.append(candidate)
+    problems = node_problems(document, code)
+    if problems:
+        raise InvalidInput(problems)
+    if fields.get("role"):
+        fields = _canonical_leaf(document, candidate)
+    return storage.indicator_store(plan=plan, node=node, parent=parent, fields=fields)
+
+
+def _canonical_leaf(document: dict[str, Any], leaf: dict[str, Any]) -> dict[str, Any]:
+    """The leaf as an import would store it (numbers as numbers, defaults
+    spelled out), read through a plan holding just that leaf."""
+    try:
+        single = parse_plan({**document, "indicators": [leaf]})
+    except InvalidInput:
+        return leaf  # plan-level settings are broken; the leaf itself is fine
+    canonical: dict[str, Any] = plan_to_dict(single)["indicators"][0]
+    return canonical
+
+
+@transaction.atomic
+def indicator_move(*, node: Indicator, direction: str) -> None:
+    """Swap a node with its previous or next sibling."""
+    _require_draft(node.plan)
+    siblings = list(
+        Indicator.objects.select_for_update()
+        .filter(plan=node.plan, parent=node.parent)
+        .order_by("position")
+    )
+    i = next(k for k, s in enumerate(siblings) if s.pk == node.pk)
+    j = i - 1 if direction == "up" else i + 1
+    if 0 <= j < len(siblings):
+        a, b = siblings[i], siblings[j]
+        a.position, b.position = b.position, a.position
+        Indicator.objects.bulk_update([a, b], ["position"])
+
+
+@transaction.atomic
+def indicator_delete(*, node: Indicator) -> None:
+    _require_draft(node.plan)
+    node.delete()  # children go with it (CASCADE)

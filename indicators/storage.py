@@ -45,7 +45,7 @@ def _column(value: Any) -> Decimal | None:
     return Decimal(value) if not isinstance(value, Decimal) else value
 
 
-def _from_column(value: Decimal | None) -> int | Decimal | None:
+def from_column(value: Decimal | None) -> int | Decimal | None:
     if value is None:
         return None
     if value == value.to_integral_value():
@@ -202,11 +202,36 @@ def _indicator_row(
         target=_column(node.get("target")),
         unit=node.get("unit") or "",
         department=node.get("department") or "",
-        evidence=node.get("evidence", []),
+        evidence=node.get("evidence") or [],
         criteria=node.get("criteria") or "",
         na_policy=node.get("na_policy") or "",
         na_score=_column(node.get("na_score")),
     )
+
+
+def indicator_store(
+    *,
+    plan: models.Plan,
+    fields: dict[str, Any],
+    node: models.Indicator | None = None,
+    parent: models.Indicator | None = None,
+) -> models.Indicator:
+    """Write one node from its document form (already validated)."""
+    if node is None:
+        last = (
+            plan.indicators.order_by("-position")
+            .values_list("position", flat=True)
+            .first()
+        )
+        position = (last or 0) + 1
+    else:
+        position = node.position
+        parent = node.parent
+    row = _indicator_row(plan, parent, fields, position)
+    if node is not None:
+        row.pk = node.pk
+    row.save()
+    return row
 
 
 # --- reading ----------------------------------------------------------------------
@@ -235,8 +260,8 @@ def plan_document(plan: models.Plan) -> dict[str, Any]:
         "groups": plan.groups,
         "periods": [_period_document(p, components[p.pk]) for p in periods],
         "na_policy": plan.na_policy,
-        "bonus_cap": _from_column(plan.bonus_cap),
-        "penalty_cap": _from_column(plan.penalty_cap),
+        "bonus_cap": from_column(plan.bonus_cap),
+        "penalty_cap": from_column(plan.penalty_cap),
         "tie_break": plan.tie_break,
         "grades": plan.grades,
         "grade_scope": plan.grade_scope,
@@ -272,7 +297,7 @@ def _node_document(
 ) -> dict[str, Any]:
     out: dict[str, Any] = {"code": node.code, "name": node.name}
     if node.points is not None:
-        out["points"] = _from_column(node.points)
+        out["points"] = from_column(node.points)
     if node.is_category:
         if node.scaled:
             out["scaled"] = True
@@ -282,12 +307,12 @@ def _node_document(
     optional: dict[str, Any] = {
         "department": node.department or None,
         "groups": node.groups,
-        "target": _from_column(node.target),
+        "target": from_column(node.target),
         "unit": node.unit or None,
         "evidence": node.evidence or None,
         "criteria": node.criteria or None,
         "na_policy": node.na_policy or None,
-        "na_score": _from_column(node.na_score),
+        "na_score": from_column(node.na_score),
     }
     out.update({k: v for k, v in optional.items() if v is not None})
     out["method"] = {"type": node.method_type, **node.params}

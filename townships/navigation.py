@@ -24,6 +24,12 @@ ADMIN = frozenset({Role.ADMIN})
 
 NAV: list[NavItem] = [
     NavItem(_("首页"), "home", ALL, "home"),
+    NavItem(
+        _("考核方案"),
+        "plan-list",
+        frozenset({Role.ADMIN, Role.LEADER, Role.DEPARTMENT}),
+        "plan-",
+    ),
     NavItem(_("考核结果"), "result-index", ALL, "result-"),
     NavItem(_("乡镇(街道)"), "townships:township-list", ALL, "townships:township"),
     NavItem(

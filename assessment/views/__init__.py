@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
+from assessment.views import plans
 from assessment.views.health import healthz
 from assessment.views.results import result_detail, result_index
 
-__all__ = ["healthz", "result_detail", "result_index"]
+__all__ = ["healthz", "plans", "result_detail", "result_index"]

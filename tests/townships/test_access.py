@@ -25,6 +25,7 @@ pytestmark = pytest.mark.django_db
 LIST_PAGES = [
     ("home", (), None),
     ("result-index", (), None),
+    ("plan-list", (), {Role.ADMIN, Role.LEADER, Role.DEPARTMENT}),
     ("townships:township-list", (), None),
     ("townships:group-list", (), {Role.ADMIN, Role.LEADER}),
     ("townships:department-list", (), {Role.ADMIN, Role.LEADER}),
