@@ -12,7 +12,15 @@ from townships.models import Role
 pytestmark = [pytest.mark.slow, pytest.mark.django_db(transaction=True)]
 
 EXPECTED_NAV = {
-    Role.ADMIN: ["首页", "考核方案", "考核结果", "乡镇(街道)", "类别", "考核部门", "账号管理"],
+    Role.ADMIN: [
+        "首页",
+        "考核方案",
+        "考核结果",
+        "乡镇(街道)",
+        "类别",
+        "考核部门",
+        "账号管理",
+    ],
     Role.DEPARTMENT: ["首页", "考核方案", "考核结果", "乡镇(街道)"],
     Role.TOWNSHIP: ["首页", "考核结果", "乡镇(街道)"],
     Role.LEADER: ["首页", "考核方案", "考核结果", "乡镇(街道)", "类别", "考核部门"],

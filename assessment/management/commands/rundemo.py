@@ -23,6 +23,9 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args: Any, **options: Any) -> None:
+        # A terminal closing or `kill` stops everything too, like Ctrl-C.
+        for sig in (signal.SIGTERM, signal.SIGHUP):
+            signal.signal(sig, _interrupt)
         py = sys.executable
         celery = [py, "-m", "celery", "-A", "assessment.celery"]
         commands = {
@@ -52,6 +55,10 @@ class Command(BaseCommand):
             self.stdout.write("\n正在停止…")
         finally:
             _stop(list(procs.values()))
+
+
+def _interrupt(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt
 
 
 def _stop(procs: list[subprocess.Popen[bytes]]) -> None:
