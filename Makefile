@@ -11,6 +11,7 @@ MANAGE := $(PY) manage.py
 PYTEST_WORKERS ?= 2
 
 .PHONY: help bootstrap system-deps demo test check lint typecheck pytest bench bench-engine \
+        bench-pipeline \
         messages clean
 
 help:
@@ -65,10 +66,15 @@ pytest: bootstrap
 
 test: bootstrap check pytest
 
-bench: bench-engine
+bench: bench-engine bench-pipeline
 
 bench-engine: bootstrap
 	$(PY) -m bench.bench_engine $(BENCH_ARGS)
+
+# One county through import, compute and export on a throwaway PostgreSQL
+# database (created and dropped on the server; default 127.0.0.1:5432).
+bench-pipeline: bootstrap
+	$(PY) -m bench.bench_pipeline $(BENCH_ARGS)
 
 clean:
 	rm -rf var/ .venv/ .mypy_cache .ruff_cache

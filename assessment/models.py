@@ -14,6 +14,8 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from indicators.fields import OrderedJSONField
+
 
 class ComputationStatus(models.TextChoices):
     PENDING = "pending", _("排队中")
@@ -141,8 +143,8 @@ class TownshipResult(models.Model):
     rank = models.PositiveIntegerField(_("全县排名"))
     group_rank = models.PositiveIntegerField(_("类别内排名"))
     grade = models.CharField(_("等次"), max_length=32, blank=True)
-    data = models.JSONField()
-    explanations = models.JSONField(default=dict)
+    data = OrderedJSONField()
+    explanations = OrderedJSONField(default=dict)
 
     class Meta:
         ordering = ["rank", "township__code"]

@@ -21,6 +21,7 @@ from django.db.models import F, Q
 from django.utils.translation import gettext_lazy as _
 
 from indicators import spec
+from indicators.fields import OrderedJSONField
 
 # Exact decimals as written in a plan; import refuses anything finer.
 MAX_DIGITS = 24
@@ -242,7 +243,7 @@ class Indicator(models.Model):
     points = exact_decimal(_("分值"), null=True, blank=True)
     scaled = models.BooleanField(_("按比例折算"), default=False)
     method_type = models.CharField(_("计分方法"), max_length=16, blank=True)
-    params = models.JSONField(_("参数"), default=dict, blank=True)
+    params = OrderedJSONField(_("参数"), default=dict, blank=True)
     groups = models.JSONField(_("适用类别"), null=True, blank=True)
     target = exact_decimal(_("目标值"), null=True, blank=True)
     unit = models.CharField(_("单位"), max_length=32, blank=True)

@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from decimal import Decimal
-from fractions import Fraction
 from typing import Any
 
 from indicators import models, spec
 from indicators.errors import ProblemList
+from indicators.jsonvalues import to_jsonable
 from indicators.numbers import parse_weight
 from indicators.plan_format import parse_plan, plan_to_dict
 
@@ -23,19 +23,6 @@ MSG_TOO_FINE = "{path} 的数值 {value} 超出可保存的精度(最多 8 位�
 
 
 # --- JSON-safe values for JSONFields ---------------------------------------------
-
-
-def to_jsonable(value: Any) -> Any:
-    """Exact numbers as JSON-safe values: Decimal as its text, never float."""
-    if isinstance(value, Decimal):
-        return int(value) if value == value.to_integral_value() else format(value, "f")
-    if isinstance(value, Fraction):
-        return f"{value.numerator}/{value.denominator}"
-    if isinstance(value, Mapping):
-        return {k: to_jsonable(v) for k, v in value.items()}
-    if isinstance(value, list | tuple):
-        return [to_jsonable(v) for v in value]
-    return value
 
 
 def _column(value: Any) -> Decimal | None:

@@ -42,7 +42,8 @@ class TownshipFactory(factory.django.DjangoModelFactory):
         model = Township
 
     county = factory.SubFactory(CountyFactory)
-    code = factory.Sequence(lambda n: f"T{n:02d}")
+    # Not T01…: those are the worked example's codes, imported beside factories.
+    code = factory.Sequence(lambda n: f"F{n:03d}")
     name = factory.Sequence(lambda n: f"第{n}镇")
     group = factory.LazyAttribute(lambda o: GroupFactory(county=o.county))
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import models, transaction
 
 from indicators import spec
 from indicators.data_format import parse_period_data
@@ -114,60 +114,97 @@ def period_data_import(*, county: County, data: Mapping[str, Any]) -> ImportSumm
         "plan_code": plan.code,
         "period_code": inputs.period,
     }
-    for t in inputs.townships:
-        Participation.objects.update_or_create(
-            **key, township=townships[t.code], defaults={"group_code": t.group}
-        )
-    for target in inputs.targets:
-        Target.objects.update_or_create(
-            **key,
-            township=townships[target.township],
-            indicator=target.indicator,
-            defaults={"target": _decimal(target.target) or Decimal(0)},
-        )
-    for record in inputs.records:
-        Record.objects.update_or_create(
-            **key,
-            township=townships[record.township],
-            indicator=record.indicator,
-            defaults={
-                "value": _decimal(record.value),
-                "grade": record.grade or "",
-                "items": list(record.items) if record.items is not None else None,
-                "score": _decimal(record.score),
-                "status": RecordStatus.APPROVED,
-            },
-        )
-    for event in inputs.events:
-        Event.objects.update_or_create(
-            county=county,
-            plan_code=plan.code,
-            code=event.id,
-            defaults={
-                "township": townships[event.township],
-                "indicator": event.indicator,
-                "type": event.type or "",
-                "date": event.date,
-            },
-        )
-    for award in inputs.awards:
-        Award.objects.update_or_create(
-            **key,
-            code=award.id,
-            defaults={
-                "township": townships[award.township],
-                "indicator": award.indicator,
-                "level": award.level,
-                "subject": award.subject or "",
-            },
-        )
-    for exemption in inputs.exemptions:
-        Exemption.objects.update_or_create(
-            **key,
-            township=townships[exemption.township],
-            indicator=exemption.indicator,
-            defaults={"reason": exemption.reason},
-        )
+    period_key = ["county", "plan_code", "period_code"]
+    # One upsert per kind (INSERT … ON CONFLICT DO UPDATE): a county's period
+    # is tens of thousands of rows, and re-importing must update in place.
+    _upsert(
+        Participation,
+        [
+            Participation(**key, township=townships[t.code], group_code=t.group)
+            for t in inputs.townships
+        ],
+        [*period_key, "township"],
+        ["group_code"],
+    )
+    _upsert(
+        Target,
+        [
+            Target(
+                **key,
+                township=townships[t.township],
+                indicator=t.indicator,
+                target=_decimal(t.target) or Decimal(0),
+            )
+            for t in inputs.targets
+        ],
+        [*period_key, "township", "indicator"],
+        ["target"],
+    )
+    _upsert(
+        Record,
+        [
+            Record(
+                **key,
+                township=townships[r.township],
+                indicator=r.indicator,
+                value=_decimal(r.value),
+                grade=r.grade or "",
+                items=list(r.items) if r.items is not None else None,
+                score=_decimal(r.score),
+                status=RecordStatus.APPROVED,
+            )
+            for r in inputs.records
+        ],
+        [*period_key, "township", "indicator"],
+        ["value", "grade", "items", "score", "status", "updated_at"],
+    )
+    _upsert(
+        Event,
+        [
+            Event(
+                county=county,
+                plan_code=plan.code,
+                code=e.id,
+                township=townships[e.township],
+                indicator=e.indicator,
+                type=e.type or "",
+                date=e.date,
+            )
+            for e in inputs.events
+        ],
+        ["county", "plan_code", "code"],
+        ["township", "indicator", "type", "date"],
+    )
+    _upsert(
+        Award,
+        [
+            Award(
+                **key,
+                code=a.id,
+                township=townships[a.township],
+                indicator=a.indicator,
+                level=a.level,
+                subject=a.subject or "",
+            )
+            for a in inputs.awards
+        ],
+        [*period_key, "code"],
+        ["township", "indicator", "level", "subject"],
+    )
+    _upsert(
+        Exemption,
+        [
+            Exemption(
+                **key,
+                township=townships[x.township],
+                indicator=x.indicator,
+                reason=x.reason,
+            )
+            for x in inputs.exemptions
+        ],
+        [*period_key, "township", "indicator"],
+        ["reason"],
+    )
     return ImportSummary(
         plan=plan.code,
         period=inputs.period,
@@ -178,6 +215,19 @@ def period_data_import(*, county: County, data: Mapping[str, Any]) -> ImportSumm
         awards=len(inputs.awards),
         exemptions=len(inputs.exemptions),
     )
+
+
+def _upsert(
+    model: type[models.Model], rows: list[Any], unique: list[str], update: list[str]
+) -> None:
+    if rows:
+        model.objects.bulk_create(  # type: ignore[attr-defined]
+            rows,
+            batch_size=2000,
+            update_conflicts=True,
+            unique_fields=unique,
+            update_fields=update,
+        )
 
 
 def _store_townships(county: County, inputs: spec.PeriodInputs) -> dict[str, Township]:
