@@ -74,7 +74,14 @@ def computation_request(
     """
     from assessment.tasks import computation_run_task
 
-    _plan_and_period(county, plan_code, period_code)
+    # Fail fast on unknown codes; the plan itself is built when the job runs.
+    plan_row = plan_current(county, plan_code)
+    if plan_row is None:
+        raise DomainError(MSG_NO_PLAN.format(code=plan_code), {"field": "plan"})
+    if not plan_row.periods.filter(code=period_code).exists():
+        raise DomainError(
+            MSG_NO_PERIOD.format(plan=plan_code, code=period_code), {"field": "period"}
+        )
     computation, created = Computation.objects.get_or_create(
         county=county,
         plan_code=plan_code,
