@@ -40,7 +40,9 @@ def _queries(client: Client, url: str) -> int:
     return len(ctx.captured_queries)
 
 
-def test_pages_cost_the_same_for_5_and_40_townships(login: Callable[..., Client]) -> None:
+def test_pages_cost_the_same_for_5_and_40_townships(
+    login: Callable[..., Client],
+) -> None:
     counts = []
     for size in (5, 40):
         county = _county_of(size)
@@ -51,7 +53,9 @@ def test_pages_cost_the_same_for_5_and_40_townships(login: Callable[..., Client]
             (
                 _queries(client, reverse("result-detail", args=[PLAN_CODE, PERIOD])),
                 _queries(client, reverse("result-index")),
-                _queries(client, reverse("plan-detail", args=[PLAN_CODE, plan.version])),
+                _queries(
+                    client, reverse("plan-detail", args=[PLAN_CODE, plan.version])
+                ),
                 _queries(client, reverse("api:result", args=[PLAN_CODE, PERIOD])),
             )
         )
