@@ -10,7 +10,7 @@ MANAGE := $(PY) manage.py
 # Parallel test processes (2 cores here; the worker-backed tests start their own).
 PYTEST_WORKERS ?= 2
 
-.PHONY: help bootstrap system-deps demo test check lint typecheck pytest bench bench-engine \
+.PHONY: help bootstrap system-deps test-deps demo test check lint typecheck pytest bench bench-engine \
         bench-pipeline \
         messages clean
 
@@ -19,21 +19,24 @@ help:
 	@echo "make test   — the whole suite: lint, types, migrations check, tests"
 	@echo "make bench  — benchmarks (docs/performance.md)"
 
-# Debian packages the app and its tests use: gettext (compiled translations),
-# chromium (browser tests), fonts for documents. Installed only when missing.
-APT_PACKAGES := gettext chromium chromium-driver fonts-noto-cjk
-system-deps:
-	@missing=""; \
-	command -v msgfmt >/dev/null || missing="$$missing gettext"; \
-	command -v chromium >/dev/null || missing="$$missing chromium chromium-driver"; \
-	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
-	if [ -n "$$missing" ]; then \
-	  if [ "$$(id -u)" = 0 ]; then \
-	    echo "Installing:$$missing"; \
+# Debian packages, installed only when missing (apt as root; otherwise the
+# command to run is printed): gettext for compiled translations; the tests also
+# need Chromium (browser tests) and CJK fonts (pages and documents render).
+APT_INSTALL = if [ -n "$$missing" ]; then \
+	  if [ "$$(id -u)" = 0 ]; then echo "Installing:$$missing"; \
 	    (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $$missing >/dev/null) \
 	      || { echo "apt-get install failed:$$missing" >&2; exit 1; }; \
-	  else echo "Please install (sudo apt-get install$$missing)" >&2; exit 1; fi; \
+	  else echo "Please install: sudo apt-get install$$missing" >&2; exit 1; fi; \
 	fi
+
+system-deps:
+	@missing=""; command -v msgfmt >/dev/null || missing=" gettext"; $(APT_INSTALL)
+
+test-deps: system-deps
+	@missing=""; \
+	command -v chromium >/dev/null || missing="$$missing chromium chromium-driver"; \
+	fc-list 2>/dev/null | grep -q "Noto Sans CJK" || missing="$$missing fonts-noto-cjk"; \
+	$(APT_INSTALL)
 
 $(VENV)/.synced: pyproject.toml uv.lock
 	@$(UV) --version >/dev/null 2>&1 || $(PYTHON) -m pip install --quiet uv
@@ -61,7 +64,7 @@ check: lint typecheck
 	$(MANAGE) makemigrations --check --dry-run -v0
 	$(MANAGE) check --fail-level WARNING
 
-pytest: bootstrap
+pytest: bootstrap test-deps
 	$(VENV)/bin/pytest -n $(PYTEST_WORKERS) -p no:cacheprovider $(PYTEST_ARGS)
 
 test: bootstrap check pytest

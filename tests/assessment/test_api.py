@@ -268,3 +268,21 @@ def test_wrong_methods_are_405(admin: Client) -> None:
 def test_anonymous_gets_403(client: Client) -> None:
     for url in (reverse("api:plan-list"), reverse("api:result", args=["a", "b"])):
         assert client.get(url).status_code == 403
+
+
+def test_openapi_schema_is_valid_and_complete(tmp_path: Path) -> None:
+    out = tmp_path / "schema.yml"
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", str(out))
+    schema = out.read_text(encoding="utf-8")
+    for path in (
+        "/api/v1/plans/",
+        "/api/v1/plans/import/",
+        "/api/v1/plans/validate/",
+        "/api/v1/plans/{code}/export/",
+        "/api/v1/plans/{code}/periods/",
+        "/api/v1/plans/{code}/publish/",
+        "/api/v1/results/{plan}/{period}/",
+        "/api/v1/results/{plan}/{period}/compute/",
+        "/api/v1/computations/{uuid}/",
+    ):
+        assert path in schema

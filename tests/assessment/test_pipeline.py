@@ -243,3 +243,18 @@ def test_excel_round_trip_through_the_database(tmp_path: Path) -> None:
     _run("compute", "2026-xz", "2026Q1", "--sync", "--county", "copy")
     out = _run("export_results", "2026-xz", "2026Q1", "--county", "copy")
     assert json.loads(out) == json.loads(EXPECTED.read_text())
+
+
+@pytest.mark.parametrize(
+    "command",
+    ["import_plan", "import_data", "compute", "export_results", "export_plan"],
+)
+def test_every_command_documents_itself(
+    command: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    with pytest.raises(SystemExit) as exit_info:
+        call_command(command, "--help")
+    assert exit_info.value.code == 0
+    help_text = capsys.readouterr().out
+    assert "--county" in help_text
+    assert any("\u4e00" <= ch <= "\u9fff" for ch in help_text)  # explained in Chinese
