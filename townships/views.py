@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
@@ -55,20 +56,14 @@ def locked_out(
     request: HttpRequest, original_response: Any, credentials: Any
 ) -> HttpResponse:
     """Shown instead of the login result while (username, IP) is locked."""
-    from django.conf import settings
-
     minutes = int(settings.AXES_COOLOFF_TIME.total_seconds() // 60)
-    form = LoginForm(request, data=request.POST or None)
-    form.errors.clear()
+    username = (credentials or {}).get("username", "")
+    form = LoginForm(request, initial={"username": username})
     message = _(
         "该账号登录失败次数过多,已被暂时锁定,请 %(minutes)s 分钟后再试,或联系考核办重置。"
     ) % {"minutes": minutes}
-    return render(
-        request,
-        "registration/login.html",
-        {"form": form, "locked_message": message},
-        status=429,
-    )
+    context = {"form": form, "locked_message": message}
+    return render(request, "registration/login.html", context, status=429)
 
 
 def _page(request: HttpRequest, qs: Any) -> Any:

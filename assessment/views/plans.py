@@ -7,9 +7,11 @@ import. The writes themselves are `indicators.services`.
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.contrib import messages
+from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
@@ -209,8 +211,6 @@ def _validate_only(
     plan: Plan, fields: dict[str, Any], node: Indicator | None, parent: Indicator | None
 ) -> None:
     """Run the save's checks without saving (inline validation)."""
-    from django.db import transaction
-
     with transaction.atomic():
         services.indicator_save(plan=plan, fields=fields, node=node, parent=parent)
         transaction.set_rollback(True)
@@ -225,8 +225,6 @@ def _problems_to_form(form: IndicatorForm, problems: list[Problem]) -> None:
 
 def _common_node_path(problems: list[Problem]) -> str:
     """`indicators[0].children[2]` from the problems' paths (all in one node)."""
-    import re
-
     match = re.match(r"^(indicators(?:\[\d+\](?:\.children)?)+)", problems[0].path)
     path = match.group(1) if match else ""
     return path.removesuffix(".children")
