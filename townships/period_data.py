@@ -232,14 +232,23 @@ def _upsert(
 
 def _store_townships(county: County, inputs: spec.PeriodInputs) -> dict[str, Township]:
     groups = {g.code: g for g in TownshipGroup.objects.filter(county=county)}
-    out = {}
-    for order, t in enumerate(inputs.townships):
-        out[t.code], _ = Township.objects.update_or_create(
-            county=county,
-            code=t.code,
-            defaults={"name": t.name, "group": groups[t.group], "order": order},
-        )
-    return out
+    _upsert(
+        Township,
+        [
+            Township(
+                county=county,
+                code=t.code,
+                name=t.name,
+                group=groups[t.group],
+                order=order,
+            )
+            for order, t in enumerate(inputs.townships)
+        ],
+        ["county", "code"],
+        ["name", "group", "order"],
+    )
+    codes = [t.code for t in inputs.townships]
+    return {t.code: t for t in Township.objects.filter(county=county, code__in=codes)}
 
 
 # --- reading --------------------------------------------------------------------
