@@ -21,7 +21,7 @@ from rest_framework.response import Response
 from assessment.models import Computation, ResultSet
 from assessment.services import computation_request, results_document
 from indicators.errors import DomainError, InvalidInput, Problem
-from indicators.files import read_document
+from indicators.files import read_upload
 from indicators.models import Plan
 from indicators.numbers import dump_json
 from indicators.plan_format import parse_plan, plan_to_dict
@@ -33,9 +33,7 @@ from townships.models import Role
 from townships.period_data import county_plan_import
 
 ADMIN = (Role.ADMIN,)
-MAX_UPLOAD = 20 * 2**20
 MSG_NO_DOCUMENT = "请上传方案文件(file 字段),或以 JSON 对象作为请求正文"
-MSG_TOO_LARGE = "文件超过 {mb} MB,请拆分或精简后再上传"
 MSG_NO_DRAFT = "方案“{code}”没有草稿可发布"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -54,9 +52,7 @@ class ExactJSONParser(BaseParser):
 def _uploaded_document(request: Request, kind: str) -> dict[str, Any]:
     upload = request.FILES.get("file")
     if upload is not None:
-        if upload.size and upload.size > MAX_UPLOAD:
-            raise DomainError(MSG_TOO_LARGE.format(mb=MAX_UPLOAD // 2**20))
-        return read_document(upload.name or "upload", upload.read(), kind=kind)  # type: ignore[arg-type]
+        return read_upload(upload, kind=kind)  # type: ignore[arg-type]
     if isinstance(request.data, dict) and request.data and "file" not in request.data:
         return dict(request.data)
     raise DomainError(MSG_NO_DOCUMENT)

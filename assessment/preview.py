@@ -17,7 +17,7 @@ from indicators.methods import explain
 from indicators.models import Plan
 from indicators.numbers import format_fixed
 from indicators.plan_format import parse_plan
-from indicators.storage import plan_document
+from indicators.storage import find_node, plan_document
 from townships.models import County, Participation
 from townships.period_data import period_data_document
 
@@ -44,16 +44,6 @@ class Preview:
     period: str = ""
 
 
-def _leaf(nodes: list[dict[str, Any]], code: str) -> dict[str, Any] | None:
-    for node in nodes:
-        if node["code"] == code and "children" not in node:
-            return node
-        found = _leaf(node.get("children", []), code)
-        if found:
-            return found
-    return None
-
-
 def indicator_preview(
     *,
     county: County,
@@ -64,9 +54,10 @@ def indicator_preview(
 ) -> Preview:
     """Score `entry` (the record fields: value, grade, items or score)."""
     document = plan_document(plan_row)
-    leaf = _leaf(document["indicators"], code)
-    if leaf is None:
+    found = find_node(document["indicators"], code)
+    if found is None or "children" in found[1]:
         return Preview()
+    leaf = found[1]
     mini = {**document, "indicators": [leaf]}
     try:
         plan = parse_plan(mini)
@@ -124,7 +115,4 @@ def _latest_data(county: County, plan: Any, code: str) -> dict[str, Any]:
             "awards": [],
             "exemptions": [],
         }
-    data = period_data_document(county=county, plan=plan, period=chosen)
-    for key in ("targets", "records", "events", "awards", "exemptions"):
-        data[key] = [row for row in data[key] if row["indicator"] == code]
-    return data
+    return period_data_document(county=county, plan=plan, period=chosen, indicator=code)

@@ -28,18 +28,25 @@ MSG_NO_RESULTS = "方案“{plan}”周期“{period}”还没有计算结果"
 MSG_INPUTS_INVALID = "考核数据有 {n} 处问题,未能计算:"
 
 
-def _plan_and_period(
-    county: County, plan_code: str, period_code: str
-) -> tuple[Plan, spec.Plan, spec.Period]:
+def _plan_row(county: County, plan_code: str, period_code: str) -> Plan:
+    """The plan version in use, checked to have the period (rows only)."""
     plan_row = plan_current(county, plan_code)
     if plan_row is None:
         raise DomainError(MSG_NO_PLAN.format(code=plan_code), {"field": "plan"})
-    plan = plan_spec(plan_row)
-    period = plan.period(period_code)
-    if period is None:
+    if not plan_row.periods.filter(code=period_code).exists():
         raise DomainError(
             MSG_NO_PERIOD.format(plan=plan_code, code=period_code), {"field": "period"}
         )
+    return plan_row
+
+
+def _plan_and_period(
+    county: County, plan_code: str, period_code: str
+) -> tuple[Plan, spec.Plan, spec.Period]:
+    plan_row = _plan_row(county, plan_code, period_code)
+    plan = plan_spec(plan_row)
+    period = plan.period(period_code)
+    assert period is not None  # the rows have it, and the spec is built from them
     return plan_row, plan, period
 
 
@@ -75,13 +82,7 @@ def computation_request(
     from assessment.tasks import computation_run_task
 
     # Fail fast on unknown codes; the plan itself is built when the job runs.
-    plan_row = plan_current(county, plan_code)
-    if plan_row is None:
-        raise DomainError(MSG_NO_PLAN.format(code=plan_code), {"field": "plan"})
-    if not plan_row.periods.filter(code=period_code).exists():
-        raise DomainError(
-            MSG_NO_PERIOD.format(plan=plan_code, code=period_code), {"field": "period"}
-        )
+    _plan_row(county, plan_code, period_code)
     computation, created = Computation.objects.get_or_create(
         county=county,
         plan_code=plan_code,

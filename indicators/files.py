@@ -9,9 +9,22 @@ from indicators.services import load_json_document
 
 MSG_UNKNOWN_TYPE = "无法识别的文件类型“{name}”:请上传 .json 或 .xlsx 文件"
 MSG_EMPTY = "文件“{name}”是空的"
+MSG_TOO_LARGE = "文件“{name}”超过 {mb} MB,请拆分或精简后再上传"
+MAX_UPLOAD = 20 * 2**20
 ZIP_MAGIC = b"PK\x03\x04"
 
 Kind = Literal["plan", "data"]
+
+
+def read_upload(upload: Any, *, kind: Kind) -> dict[str, Any]:
+    """An uploaded file's document (pages and API alike); size checked first."""
+    name = upload.name or "upload"
+    if upload.size and upload.size > MAX_UPLOAD:
+        problem = Problem(
+            name, "too_large", MSG_TOO_LARGE.format(name=name, mb=MAX_UPLOAD // 2**20)
+        )
+        raise InvalidInput([problem])
+    return read_document(name, upload.read(), kind=kind)
 
 
 def read_document(name: str, content: bytes, *, kind: Kind) -> dict[str, Any]:

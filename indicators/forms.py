@@ -404,7 +404,7 @@ def initial_for(node: Any) -> dict[str, Any]:
     initial: dict[str, Any] = {
         "code": node.code,
         "name": node.name,
-        "points": _text(_plain(node.points)),
+        "points": _text(from_column(node.points)),
     }
     if node.is_category:
         initial["scaled"] = node.scaled
@@ -413,7 +413,7 @@ def initial_for(node: Any) -> dict[str, Any]:
         {
             "role": node.role,
             "method_type": node.method_type,
-            "target": _text(_plain(node.target)),
+            "target": _text(from_column(node.target)),
             "unit": node.unit,
             "department": node.department,
             "groups": node.groups or [],
@@ -423,13 +423,9 @@ def initial_for(node: Any) -> dict[str, Any]:
                 for e in node.evidence
             ),
             "na_policy": node.na_policy,
-            "na_score": _text(_plain(node.na_score)),
+            "na_score": _text(from_column(node.na_score)),
         }
     )
     for param in params_for(node.method_type, node.role):
         initial[param.field_name] = param_initial(param, node.params)
     return initial
-
-
-def _plain(value: Any) -> Any:
-    return from_column(value)

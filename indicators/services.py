@@ -7,7 +7,7 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Max
 from django.utils import timezone
 
@@ -22,6 +22,7 @@ MSG_NOT_OBJECT = "JSON 文件的最外层应为对象({…})"
 MSG_BAD_CONSTANT = "JSON 中不允许出现 {name}"
 MSG_ALREADY_PUBLISHED = "方案“{name}”(第 {version} 版)已发布,不能再修改;请先创建新版本"
 MSG_NOT_PUBLISHED = "只有已发布的方案才能创建新版本"
+MSG_CONCURRENT_IMPORT = "方案“{code}”正在被另一次导入写入,请稍后重试"
 MSG_DRAFT_EXISTS = "方案“{code}”已有草稿(第 {version} 版),请直接编辑该草稿"
 
 
@@ -74,9 +75,14 @@ def plan_import(*, county: Any, data: Mapping[str, Any], user: Any = None) -> Pl
     else:
         version = max((p.version for p in versions), default=0) + 1
         based_on = max(versions, key=lambda p: p.version) if versions else None
-    return storage.plan_store(
-        county=county, plan=plan, version=version, user=user, based_on=based_on
-    )
+    try:
+        # A concurrent first import of the same code takes the same version.
+        with transaction.atomic():
+            return storage.plan_store(
+                county=county, plan=plan, version=version, user=user, based_on=based_on
+            )
+    except IntegrityError as exc:
+        raise DomainError(MSG_CONCURRENT_IMPORT.format(code=plan.code)) from exc
 
 
 @transaction.atomic
@@ -133,35 +139,13 @@ def _require_draft(plan: Plan) -> None:
         raise DomainError(MSG_NOT_DRAFT.format(name=plan.name, version=plan.version))
 
 
-def _node_path(
-    nodes: list[dict[str, Any]], code: str, path: str = "indicators"
-) -> str | None:
-    for i, node in enumerate(nodes):
-        here = f"{path}[{i}]"
-        if node["code"] == code:
-            return here
-        found = _node_path(node.get("children", []), code, f"{here}.children")
-        if found:
-            return found
-    return None
-
-
-def _find(nodes: list[dict[str, Any]], code: str) -> dict[str, Any] | None:
-    for node in nodes:
-        if node["code"] == code:
-            return node
-        found = _find(node.get("children", []), code)
-        if found:
-            return found
-    return None
-
-
 def node_problems(document: dict[str, Any], code: str) -> list[Problem]:
     """The problems parse_plan finds in one node (not in its children), apart
     from those a draft may have while it is being built."""
-    path = _node_path(document["indicators"], code)
-    if path is None:
+    found = storage.find_node(document["indicators"], code)
+    if found is None:
         return []
+    path = found[0]
     try:
         parse_plan(document)
     except InvalidInput as exc:
@@ -204,8 +188,9 @@ def indicator_save(
     document = storage.plan_document(plan)
     candidate = {k: v for k, v in fields.items() if v not in (None, "", [], {})}
     if node is not None:
-        target = _find(document["indicators"], node.code)
-        assert target is not None
+        found = storage.find_node(document["indicators"], node.code)
+        assert found is not None
+        target = found[1]
         children = target.get("children")
         target.clear()
         target.update(candidate)
@@ -214,11 +199,10 @@ def indicator_save(
     else:
         if not fields.get("role"):
             candidate["children"] = []
-        siblings = (
-            _find(document["indicators"], parent.code)["children"]  # type: ignore[index]
-            if parent is not None
-            else document["indicators"]
+        holder = (
+            storage.find_node(document["indicators"], parent.code) if parent else None
         )
+        siblings = holder[1]["children"] if holder else document["indicators"]
         siblings.append(candidate)
     problems = node_problems(document, code)
     if problems:

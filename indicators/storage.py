@@ -82,6 +82,20 @@ def _walk_document(
         yield from _walk_document(node.get("children", []), f"{here}.children")
 
 
+def find_node(
+    nodes: list[dict[str, Any]], code: str, path: str = "indicators"
+) -> tuple[str, dict[str, Any]] | None:
+    """A node of a plan document by code, with its path (`indicators[0].children[2]`)."""
+    for i, node in enumerate(nodes):
+        here = f"{path}[{i}]"
+        if node["code"] == code:
+            return here, node
+        found = find_node(node.get("children", []), code, f"{here}.children")
+        if found:
+            return found
+    return None
+
+
 def plan_store(
     *,
     county: Any,

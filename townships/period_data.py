@@ -22,6 +22,7 @@ from indicators import spec
 from indicators.data_format import parse_period_data
 from indicators.errors import DomainError
 from indicators.models import Plan
+from indicators.numbers import terminating_decimal
 from indicators.selectors import plan_current
 from indicators.services import plan_import
 from indicators.storage import plan_spec, to_jsonable
@@ -90,11 +91,15 @@ def county_plan_import(
 
 
 def _decimal(value: spec.Exact | None) -> Decimal | None:
+    """An input value for a decimal column. Inputs are written as decimals, so
+    their fractions always terminate (parse_number reads them that way)."""
     if value is None:
         return None
     if isinstance(value, int):
         return Decimal(value)
-    return Decimal(value.numerator) / Decimal(value.denominator)
+    exact = terminating_decimal(value)
+    assert exact is not None
+    return exact
 
 
 @transaction.atomic
@@ -255,20 +260,26 @@ def _store_townships(county: County, inputs: spec.PeriodInputs) -> dict[str, Tow
 
 
 def period_data_document(
-    *, county: County, plan: spec.Plan, period: spec.Period
+    *,
+    county: County,
+    plan: spec.Plan,
+    period: spec.Period,
+    indicator: str | None = None,
 ) -> dict[str, Any]:
-    """The period's stored, approved data as an assessment-data/1 document."""
+    """The period's stored, approved data as an assessment-data/1 document
+    (only one item's rows with `indicator`, for the editor's preview)."""
     key: dict[str, Any] = {
         "county": county,
         "plan_code": plan.code,
         "period_code": period.code,
     }
+    item: dict[str, Any] = {"indicator": indicator} if indicator else {}
     participations = Participation.objects.filter(**key).select_related("township")
     townships = [
         {"code": p.township.code, "name": p.township.name, "group": p.group_code}
         for p in participations.order_by("township__order", "township__code")
     ]
-    events = Event.objects.filter(county=county, plan_code=plan.code)
+    events = Event.objects.filter(county=county, plan_code=plan.code, **item)
     if period.end is not None:
         # Later events belong to later periods; earlier ones are history.
         events = events.filter(date__lte=period.end)
@@ -283,13 +294,13 @@ def period_data_document(
                 "indicator": t.indicator,
                 "target": _num(t.target),
             }
-            for t in Target.objects.filter(**key)
+            for t in Target.objects.filter(**key, **item)
             .select_related("township")
             .order_by("pk")
         ],
         "records": [
             _record_document(r)
-            for r in Record.objects.filter(**key, status=RecordStatus.APPROVED)
+            for r in Record.objects.filter(**key, **item, status=RecordStatus.APPROVED)
             .select_related("township")
             .order_by("pk")
         ],
@@ -311,13 +322,13 @@ def period_data_document(
                 "level": a.level,
                 **({"subject": a.subject} if a.subject else {}),
             }
-            for a in Award.objects.filter(**key)
+            for a in Award.objects.filter(**key, **item)
             .select_related("township")
             .order_by("pk")
         ],
         "exemptions": [
             {"township": x.township.code, "indicator": x.indicator, "reason": x.reason}
-            for x in Exemption.objects.filter(**key)
+            for x in Exemption.objects.filter(**key, **item)
             .select_related("township")
             .order_by("pk")
         ],

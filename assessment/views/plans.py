@@ -21,7 +21,7 @@ from assessment.preview import RECORD_FIELDS, indicator_preview
 from indicators import services
 from indicators.diff import plan_diff
 from indicators.errors import DomainError, InvalidInput, Problem, apply_domain_error
-from indicators.files import read_document
+from indicators.files import read_upload
 from indicators.forms import METHOD_LABELS, IndicatorForm, field_for_path, initial_for
 from indicators.models import Indicator, IndicatorRole, Plan
 from indicators.plan_format import parse_plan
@@ -33,9 +33,7 @@ from townships.scoping import get_scope, scoped
 
 ADMIN = (Role.ADMIN,)
 READERS = (Role.ADMIN, Role.LEADER, Role.DEPARTMENT)
-MAX_UPLOAD = 20 * 2**20
 MSG_NO_FILE = "请选择要导入的方案文件(.json 或 .xlsx)"
-MSG_TOO_LARGE = "文件超过 20 MB"
 
 
 def _get_plan(request: HttpRequest, code: str, version: int) -> Plan:
@@ -76,10 +74,8 @@ def plan_import_page(request: HttpRequest) -> HttpResponse:
     upload = request.FILES.get("file")
     if upload is None:
         return _render_list(request, error=MSG_NO_FILE)
-    if upload.size and upload.size > MAX_UPLOAD:
-        return _render_list(request, error=MSG_TOO_LARGE)
     try:
-        document = read_document(upload.name or "", upload.read(), kind="plan")
+        document = read_upload(upload, kind="plan")
         plan = county_plan_import(
             county=get_scope(request).county, data=document, user=request.user
         )

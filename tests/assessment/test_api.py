@@ -286,3 +286,17 @@ def test_openapi_schema_is_valid_and_complete(tmp_path: Path) -> None:
         "/api/v1/computations/{uuid}/",
     ):
         assert path in schema
+
+
+def test_oversize_upload_is_refused_on_page_and_api(
+    admin: Client, monkeypatch: Any
+) -> None:
+    import indicators.files
+
+    monkeypatch.setattr(indicators.files, "MAX_UPLOAD", 100)
+    for url in (reverse("api:plan-import"), reverse("plan-import-page")):
+        upload = SimpleUploadedFile("方案.json", PLAN_TEXT.encode())
+        response = admin.post(url, {"file": upload})
+        assert response.status_code == 400
+        assert "超过" in response.content.decode()
+    assert not Plan.objects.exists()
